@@ -1,0 +1,121 @@
+package redisauditexporter
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/confmap"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+)
+
+// exampleTime is the timestamp of the records the tests build.
+var exampleTime = time.Date(2026, 12, 3, 10, 0, 0, 123456789, time.UTC)
+
+const exampleTimeText = "2026-12-03T10:00:00.123456789Z"
+
+// auditRecord is a log record as an instrumented application sends it.
+type auditRecord struct {
+	event string
+	attrs map[string]any
+	body  string
+}
+
+// exampleRecords are the three example events: user 1001 logs in, views document doc-123,
+// and is denied deleting it.
+var exampleRecords = []auditRecord{
+	{event: "user.login", body: "user 1001 logged in", attrs: map[string]any{
+		"user.id": "1001", "status": "success", "client.address": "192.168.1.100",
+		"user_agent.original": "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0",
+	}},
+	{event: "document.view", body: "user 1001 viewed doc-123", attrs: map[string]any{
+		"user.id": "1001", "status": "success", "resource_type": "document",
+		"resource_id": "doc-123",
+	}},
+	{event: "document.delete", body: "user 1001 was denied deleting doc-123", attrs: map[string]any{
+		"user.id": "1001", "status": "denied", "resource_type": "document",
+		"resource_id": "doc-123", "reason": "insufficient_permissions",
+	}},
+}
+
+func buildLogs(t *testing.T, records ...auditRecord) plog.Logs {
+	t.Helper()
+	ld := plog.NewLogs()
+	rl := ld.ResourceLogs().AppendEmpty()
+	rl.Resource().Attributes().PutStr("service.name", "docs-api")
+	sl := rl.ScopeLogs().AppendEmpty()
+	for _, r := range records {
+		lr := sl.LogRecords().AppendEmpty()
+		lr.SetTimestamp(pcommon.NewTimestampFromTime(exampleTime))
+		if r.event != "" {
+			lr.SetEventName(r.event)
+		}
+		if r.body != "" {
+			lr.Body().SetStr(r.body)
+		}
+		require.NoError(t, lr.Attributes().FromRaw(r.attrs))
+	}
+	return ld
+}
+
+// configFor unmarshals raw YAML-like settings over the defaults and validates the result,
+// as the collector does with a user's config.
+func configFor(t *testing.T, raw map[string]any) *Config {
+	t.Helper()
+	cfg := createDefaultConfig().(*Config)
+	require.NoError(t, confmap.NewFromStringMap(raw).Unmarshal(cfg))
+	require.NoError(t, cfg.Validate())
+	return cfg
+}
+
+// entries reads a whole stream as ID -> fields in order.
+type entry struct {
+	ID     string
+	Fields []string // name, value, name, value...
+}
+
+func readStream(t *testing.T, c *redis.Client, key string) []entry {
+	t.Helper()
+	ctx := context.Background()
+	// XRANGE through RESP2-style raw replies keeps the field order, which a map would lose.
+	raw, err := c.Do(ctx, "XRANGE", key, "-", "+").Slice()
+	require.NoError(t, err)
+	out := make([]entry, 0, len(raw))
+	for _, item := range raw {
+		pair := item.([]any)
+		e := entry{ID: pair[0].(string)}
+		for _, v := range pair[1].([]any) {
+			e.Fields = append(e.Fields, v.(string))
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// fieldValue returns the value of name in e, failing the test when it is absent.
+func fieldValue(t *testing.T, e entry, name string) string {
+	t.Helper()
+	for i := 0; i+1 < len(e.Fields); i += 2 {
+		if e.Fields[i] == name {
+			return e.Fields[i+1]
+		}
+	}
+	t.Fatalf("entry %s has no field %q: %v", e.ID, name, e.Fields)
+	return ""
+}
+
+// sumOf adds up the data points of an int64 sum.
+func sumOf(t *testing.T, m metricdata.Metrics) int64 {
+	t.Helper()
+	sum, ok := m.Data.(metricdata.Sum[int64])
+	require.True(t, ok, "%s is not an int64 sum", m.Name)
+	var total int64
+	for _, dp := range sum.DataPoints {
+		total += dp.Value
+	}
+	return total
+}
