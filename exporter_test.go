@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/exporter/exportertest"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/redisaudit/redisauditexporter/internal/metadata"
 	"github.com/redisaudit/redisauditexporter/internal/redistest"
@@ -133,6 +134,16 @@ func TestInvalidRecordsGoToDeadLetterStream(t *testing.T) {
 	got, err := tel.GetMetric("otelcol_redisaudit_records_dead_lettered")
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), sumOf(t, got))
+	written, err := tel.GetMetric("otelcol_redisaudit_entries_written")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int64{"main": 1, "user": 1, "action": 1, "dead_letter": 2},
+		sumByAttribute(t, written, "stream_class"))
+	trips, err := tel.GetMetric("otelcol_redisaudit_round_trip_duration")
+	require.NoError(t, err)
+	hist, ok := trips.Data.(metricdata.Histogram[float64])
+	require.True(t, ok)
+	require.Len(t, hist.DataPoints, 1)
+	assert.Equal(t, uint64(1), hist.DataPoints[0].Count, "one round trip for the batch")
 }
 
 func TestDropInvalidRecordsWhenConfigured(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 )
 
@@ -118,4 +119,17 @@ func sumOf(t *testing.T, m metricdata.Metrics) int64 {
 		total += dp.Value
 	}
 	return total
+}
+
+// sumByAttribute adds up an int64 sum's data points per value of one attribute.
+func sumByAttribute(t *testing.T, m metricdata.Metrics, key string) map[string]int64 {
+	t.Helper()
+	sum, ok := m.Data.(metricdata.Sum[int64])
+	require.True(t, ok, "%s is not an int64 sum", m.Name)
+	out := map[string]int64{}
+	for _, dp := range sum.DataPoints {
+		v, _ := dp.Attributes.Value(attribute.Key(key))
+		out[v.AsString()] += dp.Value
+	}
+	return out
 }
