@@ -43,8 +43,8 @@ var exampleRecords = []auditRecord{
 	}},
 }
 
-func buildLogs(t *testing.T, records ...auditRecord) plog.Logs {
-	t.Helper()
+func buildLogs(tb testing.TB, records ...auditRecord) plog.Logs {
+	tb.Helper()
 	ld := plog.NewLogs()
 	rl := ld.ResourceLogs().AppendEmpty()
 	rl.Resource().Attributes().PutStr("service.name", "docs-api")
@@ -58,7 +58,7 @@ func buildLogs(t *testing.T, records ...auditRecord) plog.Logs {
 		if r.body != "" {
 			lr.Body().SetStr(r.body)
 		}
-		require.NoError(t, lr.Attributes().FromRaw(r.attrs))
+		require.NoError(tb, lr.Attributes().FromRaw(r.attrs))
 	}
 	return ld
 }
