@@ -24,6 +24,7 @@ build: $(COLLECTOR)
 
 $(COLLECTOR): $(COLLECTOR_SOURCES) | $(OCB)
 	@echo "building $(COLLECTOR) with ocb (a few minutes the first time)"
+	@mkdir -p build
 	$(OCB) --config builder-config.yaml
 	cp build/otelcol-audit-src/otelcol-audit $(COLLECTOR)
 
