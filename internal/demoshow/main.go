@@ -25,10 +25,11 @@ func main() {
 	flag.Parse()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
 	rdb := redis.NewClient(&redis.Options{Addr: *addr})
-	defer rdb.Close()
-	if err := show(ctx, rdb, streams.NewDefaultConfig(), *user, *newest); err != nil {
+	err := show(ctx, rdb, streams.NewDefaultConfig(), *user, *newest)
+	cancel()
+	_ = rdb.Close()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "demoshow:", err)
 		os.Exit(1)
 	}
@@ -54,7 +55,7 @@ func show(ctx context.Context, rdb *redis.Client, layout streams.Config, user st
 	fmt.Printf("\n== %s: history of user %s, %d entries ==\n", userKey, user, len(history))
 	printEntries(history)
 
-	return printFamily(ctx, rdb, layout.PerAction.Prefix)
+	return printFamily(ctx, rdb, layout.PerAction)
 }
 
 func printEntries(entries []redis.XMessage) {
@@ -66,13 +67,13 @@ func printEntries(entries []redis.XMessage) {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, v("timestamp"), v("user_id"),
 			v("action"), resource, v("status"), v("reason"), v("ip"))
 	}
-	w.Flush()
+	_ = w.Flush()
 }
 
-// printFamily lists the streams under prefix with SCAN, which never blocks Redis as KEYS can.
-func printFamily(ctx context.Context, rdb *redis.Client, prefix string) error {
+// printFamily lists the streams of a family with SCAN, which never blocks Redis as KEYS can.
+func printFamily(ctx context.Context, rdb *redis.Client, family streams.Family) error {
 	var keys []string
-	iter := rdb.ScanType(ctx, 0, prefix+"*", 100, "stream").Iterator()
+	iter := rdb.ScanType(ctx, 0, streams.FamilyPattern(family), 100, "stream").Iterator()
 	for iter.Next(ctx) {
 		keys = append(keys, iter.Val())
 	}
@@ -80,7 +81,7 @@ func printFamily(ctx context.Context, rdb *redis.Client, prefix string) error {
 		return err
 	}
 	sort.Strings(keys)
-	fmt.Printf("\n== per-action streams (%s*): %d ==\n", prefix, len(keys))
+	fmt.Printf("\n== per-action streams (%s*): %d ==\n", family.Prefix, len(keys))
 	w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "STREAM\tLENGTH")
 	for _, k := range keys {
