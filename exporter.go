@@ -41,7 +41,6 @@ var (
 type auditExporter struct {
 	cfg       *Config
 	logger    *zap.Logger
-	set       component.TelemetrySettings
 	telemetry *metadata.TelemetryBuilder
 	mapper    *mapper
 	chunker   chunker
@@ -56,7 +55,6 @@ func newAuditExporter(cfg *Config, set exporter.Settings) (*auditExporter, error
 	return &auditExporter{
 		cfg:       cfg,
 		logger:    set.Logger,
-		set:       set.TelemetrySettings,
 		telemetry: tb,
 		mapper:    newMapper(cfg.Mapping),
 		chunker:   chunker{layout: cfg.Streams, perScript: cfg.EventsPerScript},
