@@ -24,8 +24,10 @@ func TestSubsetLogsKeepsResourceAndScope(t *testing.T) {
 		}
 	}
 	out := subsetLogs(ld, []recordRef{
-		{resource: 0, scope: 1, record: 1}, {resource: 1, scope: 0, record: 0},
-		{resource: 1, scope: 0, record: 1}, {resource: 1, scope: 1, record: 1},
+		{resource: 0, scope: 1, record: 1},
+		{resource: 1, scope: 0, record: 0},
+		{resource: 1, scope: 0, record: 1},
+		{resource: 1, scope: 1, record: 1},
 	})
 
 	var got []string
