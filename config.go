@@ -11,6 +11,7 @@ import (
 	"go.opentelemetry.io/collector/config/configretry"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 
+	"github.com/redisaudit/redisauditexporter/internal/configpath"
 	"github.com/redisaudit/redisauditexporter/internal/redisconn"
 	"github.com/redisaudit/redisauditexporter/internal/streams"
 )
@@ -125,10 +126,10 @@ func (cfg *Config) Validate() error {
 		errs = append(errs, err)
 	}
 	if err := cfg.Streams.Check(); err != nil {
-		errs = append(errs, prefixed("streams", err))
+		errs = append(errs, configpath.Prefix("streams::", err))
 	}
 	if err := cfg.Mapping.check(); err != nil {
-		errs = append(errs, prefixed("mapping", err))
+		errs = append(errs, configpath.Prefix("mapping::", err))
 	}
 	if cfg.EventsPerScript < 1 || cfg.EventsPerScript > maxEventsPerScript {
 		errs = append(errs, fmt.Errorf("events_per_script: must be from 1 to %d", maxEventsPerScript))
@@ -171,19 +172,6 @@ func (m *MappingConfig) check() error {
 		if pattern == "" || pattern == "*" || (star >= 0 && star != len(pattern)-1) {
 			errs = append(errs, fmt.Errorf("attributes: %q: must be a name, or a prefix ending in one '*'", pattern))
 		}
-	}
-	return errors.Join(errs...)
-}
-
-// prefixed puts a YAML path in front of each joined error, so every line names its field.
-func prefixed(path string, err error) error {
-	var joined interface{ Unwrap() []error }
-	if !errors.As(err, &joined) {
-		return fmt.Errorf("%s::%w", path, err)
-	}
-	var errs []error
-	for _, e := range joined.Unwrap() {
-		errs = append(errs, prefixed(path, e))
 	}
 	return errors.Join(errs...)
 }

@@ -1,7 +1,6 @@
 package redisauditexporter
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -12,6 +11,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+
+	"github.com/redisaudit/redisauditexporter/internal/redistest"
 )
 
 // exampleTime is the timestamp of the records the tests build.
@@ -73,28 +74,12 @@ func configFor(t *testing.T, raw map[string]any) *Config {
 	return cfg
 }
 
-// entries reads a whole stream as ID -> fields in order.
-type entry struct {
-	ID     string
-	Fields []string // name, value, name, value...
-}
+// entry is a stream entry with its fields in stored order.
+type entry = redistest.Entry
 
 func readStream(t *testing.T, c *redis.Client, key string) []entry {
 	t.Helper()
-	ctx := context.Background()
-	// XRANGE through RESP2-style raw replies keeps the field order, which a map would lose.
-	raw, err := c.Do(ctx, "XRANGE", key, "-", "+").Slice()
-	require.NoError(t, err)
-	out := make([]entry, 0, len(raw))
-	for _, item := range raw {
-		pair := item.([]any)
-		e := entry{ID: pair[0].(string)}
-		for _, v := range pair[1].([]any) {
-			e.Fields = append(e.Fields, v.(string))
-		}
-		out = append(out, e)
-	}
-	return out
+	return redistest.ReadStream(t, c, key)
 }
 
 // fieldValue returns the value of name in e, failing the test when it is absent.

@@ -7,6 +7,7 @@ import (
 
 	"go.opentelemetry.io/collector/component"
 
+	"github.com/redisaudit/redisauditexporter/internal/configpath"
 	"github.com/redisaudit/redisauditexporter/internal/redisconn"
 	"github.com/redisaudit/redisauditexporter/internal/streams"
 )
@@ -113,7 +114,7 @@ func (cfg *Config) Validate() error {
 		errs = append(errs, err)
 	}
 	if err := cfg.Streams.Check(); err != nil {
-		errs = append(errs, prefixed("streams::", err))
+		errs = append(errs, configpath.Prefix("streams::", err))
 	}
 	if cfg.Interval < minInterval {
 		errs = append(errs, fmt.Errorf("interval: must be at least %s", minInterval))
@@ -134,7 +135,7 @@ func (cfg *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("page_size: must be from 1 to %d", maxPageSize))
 	}
 	if err := cfg.Streams.CheckSideKey(cfg.Lock.Key); err != nil {
-		errs = append(errs, prefixed("lock::key: ", err))
+		errs = append(errs, configpath.Prefix("lock::key: ", err))
 	}
 	if cfg.Lock.TTL < minLockTTL {
 		errs = append(errs, fmt.Errorf("lock::ttl: must be at least %s", minLockTTL))
@@ -147,17 +148,4 @@ func (m *MaxAgeConfig) byName() map[string]time.Duration {
 		"main": m.Main, "per_user": m.PerUser,
 		"per_action": m.PerAction, "dead_letter": m.DeadLetter,
 	}
-}
-
-// prefixed puts a YAML path in front of each joined error, so every line names its field.
-func prefixed(prefix string, err error) error {
-	var joined interface{ Unwrap() []error }
-	if !errors.As(err, &joined) {
-		return fmt.Errorf("%s%w", prefix, err)
-	}
-	var errs []error
-	for _, e := range joined.Unwrap() {
-		errs = append(errs, prefixed(prefix, e))
-	}
-	return errors.Join(errs...)
 }

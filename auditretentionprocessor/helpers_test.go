@@ -60,10 +60,7 @@ func newTestProcessor(t *testing.T, cfg *Config) (*retentionProcessor, *componen
 }
 
 // streamEntry is an entry as stored: its ID and fields in order (name, value, ...).
-type streamEntry struct {
-	ID     string
-	Fields []string
-}
+type streamEntry = redistest.Entry
 
 // event is one audit event as the exporter writes it: the same ID in the main stream, in its
 // user's stream and in its action type's stream.
@@ -133,18 +130,7 @@ func writeEntries(t *testing.T, rdb *redis.Client, key string, entries []streamE
 // readStream reads a whole stream with field order and repeated names kept.
 func readStream(t *testing.T, rdb *redis.Client, key string) []streamEntry {
 	t.Helper()
-	raw, err := rdb.Do(t.Context(), "XRANGE", key, "-", "+").Slice()
-	require.NoError(t, err)
-	out := make([]streamEntry, 0, len(raw))
-	for _, item := range raw {
-		pair := item.([]any)
-		e := streamEntry{ID: pair[0].(string)}
-		for _, v := range pair[1].([]any) {
-			e.Fields = append(e.Fields, v.(string))
-		}
-		out = append(out, e)
-	}
-	return out
+	return redistest.ReadStream(t, rdb, key)
 }
 
 // streamKeys lists every stream in the database.

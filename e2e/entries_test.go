@@ -8,13 +8,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/redisaudit/redisauditexporter/internal/redistest"
 )
 
 // entry is one stream entry with its fields in stored order: name, value, name, value...
-type entry struct {
-	ID     string
-	Fields []string
-}
+type entry = redistest.Entry
 
 // expected holds the fixed fields of an entry a test expects; unset ones are expected empty.
 // Struct fields rather than a map, so a misspelled name fails to compile rather than pass as

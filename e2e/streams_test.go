@@ -9,6 +9,8 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/redisaudit/redisauditexporter/internal/redistest"
 )
 
 // writeTimeout bounds how long a test waits for the collector to write what it was sent. The
@@ -40,29 +42,10 @@ func waitForLen(t *testing.T, rdb *redis.Client, key string, want int64) {
 	}
 }
 
-// readStream returns every entry of the stream at key, oldest first. XRANGE goes through Do
-// because the typed XRange returns fields as a map, which loses the order under test.
+// readStream returns every entry of the stream at key, oldest first, fields in order.
 func readStream(t *testing.T, rdb *redis.Client, key string) []entry {
 	t.Helper()
-	raw, err := rdb.Do(t.Context(), "XRANGE", key, "-", "+").Slice()
-	require.NoError(t, err)
-	out := make([]entry, 0, len(raw))
-	for _, item := range raw {
-		pair, ok := item.([]any)
-		require.True(t, ok && len(pair) == 2, "XRANGE %s: unexpected item %v", key, item)
-		id, ok := pair[0].(string)
-		require.True(t, ok, "XRANGE %s: entry ID %v", key, pair[0])
-		flat, ok := pair[1].([]any)
-		require.True(t, ok, "XRANGE %s: fields of %s: %v", key, id, pair[1])
-		e := entry{ID: id, Fields: make([]string, 0, len(flat))}
-		for _, v := range flat {
-			s, ok := v.(string)
-			require.True(t, ok, "XRANGE %s: field of %s: %v", key, id, v)
-			e.Fields = append(e.Fields, s)
-		}
-		out = append(out, e)
-	}
-	return out
+	return redistest.ReadStream(t, rdb, key)
 }
 
 // allKeys lists the keys in Redis, sorted. Each test has a server of its own, so this is
