@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,7 +14,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/redisaudit/redisauditexporter/internal/archivefile"
 )
 
 const (
@@ -34,33 +34,6 @@ type commitLimits struct {
 }
 
 var defaultCommitLimits = commitLimits{entries: 100_000, bytes: 64 << 20}
-
-// archiveLine is one line of an archive file. Fields keep their stored order and repeated
-// names. When the stream key or a field is not valid UTF-8, which JSON strings cannot carry,
-// all of them are base64 and Encoding says so.
-type archiveLine struct {
-	Stream   string      `json:"stream"`
-	ID       string      `json:"id"`
-	Encoding string      `json:"encoding,omitempty"`
-	Fields   [][2]string `json:"fields"`
-}
-
-func newArchiveLine(key string, e entry) archiveLine {
-	line := archiveLine{Stream: key, ID: e.id.String()}
-	line.Fields = make([][2]string, 0, len(e.fields)/2)
-	encode := func(s string) string { return s }
-	if !utf8.ValidString(key) || slices.ContainsFunc(e.fields, notUTF8) {
-		line.Encoding = "base64"
-		encode = func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
-		line.Stream = encode(key)
-	}
-	for i := 0; i+1 < len(e.fields); i += 2 {
-		line.Fields = append(line.Fields, [2]string{encode(e.fields[i]), encode(e.fields[i+1])})
-	}
-	return line
-}
-
-func notUTF8(s string) bool { return !utf8.ValidString(s) }
 
 // prepareArchive makes every class folder and removes the temp files a crashed run left.
 func prepareArchive(dir string, classes []string) error {
@@ -178,7 +151,7 @@ func (b *archiveBatch) add(key string, e entry) error {
 	b.line.Reset()
 	enc := json.NewEncoder(&b.line)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(newArchiveLine(key, e)); err != nil {
+	if err := enc.Encode(archivefile.NewLine(key, e.id.String(), e.fields)); err != nil {
 		return fmt.Errorf("encode entry %s of %q: %w", e.id, key, err)
 	}
 	if _, err := f.gz.Write(b.line.Bytes()); err != nil {

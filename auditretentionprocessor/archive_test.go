@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/redisaudit/redisauditexporter/internal/archivefile"
 )
 
 func TestArchiveLine(t *testing.T) {
@@ -21,16 +23,15 @@ func TestArchiveLine(t *testing.T) {
 	b := newArchiveBatch(t.TempDir())
 	require.NoError(t, b.add("audit:all", e))
 	b.abort()
-	line := newArchiveLine("audit:all", e)
-	want := archiveLine{Stream: "audit:all", ID: "1-2", Fields: [][2]string{{"a", "<1>"}, {"a", "é&2"}}}
+	line := archivefile.NewLine("audit:all", e.id.String(), e.fields)
+	want := archivefile.Line{Stream: "audit:all", ID: "1-2", Fields: [][2]string{{"a", "<1>"}, {"a", "é&2"}}}
 	assert.Equal(t, want, line)
 	buf.Write(b.line.Bytes())
 	assert.JSONEq(t,
 		`{"stream":"audit:all","id":"1-2","fields":[["a","<1>"],["a","é&2"]]}`, buf.String())
 	assert.Contains(t, buf.String(), `"<1>"`, "no HTML escaping")
 
-	binary := newArchiveLine("audit:user:\xff",
-		entry{id: streamID{ms: 1}, fields: []string{"n", "\xfe\x00"}})
+	binary := archivefile.NewLine("audit:user:\xff", "1-0", []string{"n", "\xfe\x00"})
 	assert.Equal(t, "base64", binary.Encoding)
 	assert.Equal(t, base64.StdEncoding.EncodeToString([]byte("audit:user:\xff")), binary.Stream)
 	assert.Equal(t, [][2]string{{"bg==", "/gA="}}, binary.Fields)

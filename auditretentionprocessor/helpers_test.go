@@ -1,10 +1,7 @@
 package auditretentionprocessor
 
 import (
-	"bufio"
-	"compress/gzip"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -20,6 +17,7 @@ import (
 	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/component/componenttest"
 
+	"github.com/redisaudit/redisauditexporter/internal/archivefile"
 	"github.com/redisaudit/redisauditexporter/internal/redistest"
 	"github.com/redisaudit/redisauditexporter/internal/streams"
 )
@@ -180,7 +178,7 @@ func splitAt(t *testing.T, all map[entryKey][]string, cutoff int64) (old, kept m
 type archivedLine struct {
 	class string
 	day   string
-	line  archiveLine
+	line  archivefile.Line
 }
 
 // readArchive reads every archive file below dir the way the README tells readers to.
@@ -199,24 +197,11 @@ func readArchive(t *testing.T, dir string) []archivedLine {
 	return out
 }
 
-func readArchiveFile(t *testing.T, path string) []archiveLine {
+func readArchiveFile(t *testing.T, path string) []archivefile.Line {
 	t.Helper()
-	f, err := os.Open(path)
+	lines, err := archivefile.Read(path)
 	require.NoError(t, err)
-	defer func() { _ = f.Close() }()
-	// gzip.Reader reads concatenated members as one stream, which is how a day file grows.
-	zr, err := gzip.NewReader(f)
-	require.NoError(t, err)
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
-	var out []archiveLine
-	for sc.Scan() {
-		var l archiveLine
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &l), "line %q of %s", sc.Text(), path)
-		out = append(out, l)
-	}
-	require.NoError(t, sc.Err())
-	return out
+	return lines
 }
 
 // archiveContents drops repeats by (stream, id), as readers do, and counts how many copies

@@ -1,10 +1,6 @@
 package e2e
 
 import (
-	"bufio"
-	"compress/gzip"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -14,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/redisaudit/redisauditexporter/internal/archivefile"
 	"github.com/redisaudit/redisauditexporter/internal/redistest"
 )
 
@@ -75,21 +72,11 @@ func writeOldEvents(t *testing.T, rdb *redis.Client, n int) []string {
 // archive format asks of readers.
 func readArchive(t *testing.T, path string) map[string][]string {
 	t.Helper()
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer func() { _ = f.Close() }()
-	zr, err := gzip.NewReader(f)
+	lines, err := archivefile.Read(path)
 	require.NoError(t, err)
 	out := map[string][]string{}
 	seen := map[[2]string]bool{}
-	sc := bufio.NewScanner(zr)
-	for sc.Scan() {
-		var line struct {
-			Stream string      `json:"stream"`
-			ID     string      `json:"id"`
-			Fields [][2]string `json:"fields"`
-		}
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &line))
+	for _, line := range lines {
 		require.Equal(t, [][2]string{
 			{"user_id", "1001"},
 			{"action", "user.login"},
@@ -100,6 +87,5 @@ func readArchive(t *testing.T, path string) map[string][]string {
 			out[line.Stream] = append(out[line.Stream], line.ID)
 		}
 	}
-	require.NoError(t, sc.Err())
 	return out
 }
